@@ -1,0 +1,1 @@
+export { type CsvOptions, readEcgCsv } from './read';

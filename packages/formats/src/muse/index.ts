@@ -1,0 +1,1 @@
+export { readMuseXml } from './read';
