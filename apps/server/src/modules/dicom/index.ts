@@ -1,0 +1,1 @@
+export { type DicomServer, startDicomServer, WAVEFORM_SOP_CLASSES } from './scp';

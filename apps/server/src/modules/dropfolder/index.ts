@@ -1,0 +1,1 @@
+export { type ScanResult, scanFolder, startDropFolders } from './watcher';

@@ -1,0 +1,2 @@
+export { patientResource, SYSTEMS } from './mappers';
+export { fhirRoutes } from './routes';

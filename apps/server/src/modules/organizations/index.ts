@@ -1,0 +1,3 @@
+export { inNetwork, NETWORK_CTE } from './repo';
+export { organizationRoutes } from './routes';
+export { listOrganizations } from './service';

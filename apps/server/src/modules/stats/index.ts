@@ -1,0 +1,2 @@
+/** ECG statistics and the director's dashboard. */
+export { statsRoutes } from './routes';

@@ -1,0 +1,3 @@
+export { searchUsers } from './repo';
+export { userRoutes } from './routes';
+export { createUser } from './service';
