@@ -139,17 +139,27 @@ describe('drop folder crash consistency (kill -9 during a 200-file folder)', () 
 
     child = await startServer(ctx);
     // Kill once a batch has been moved to done/ and the next one is half stored (rows without their move).
+    // The committed count is read first and done/ listed after it, then the kill follows in the same
+    // synchronous step: rows only grow and files move only after their commit, so a count taken earlier can
+    // never exceed the rows at the kill, and no move can slip in between the listing and the signal.
+    const killChild = child;
     const seen = await waitFor(
       'ingestion under way',
       async () => {
-        const done = doneFiles(folder).length;
         const stored = await examCount();
-        return done > 0 && stored >= done + 5 ? { done, stored } : undefined;
+        const done = doneFiles(folder).length;
+        if (done > 0 && stored >= done + 5) {
+          killChild.kill('SIGKILL');
+          return { done, stored };
+        }
+        return undefined;
       },
       60_000,
+      10, // poll often: a batch can be stored and moved within a few tens of milliseconds
     );
-    child.kill('SIGKILL');
-    await new Promise((r) => child?.once('exit', r));
+    if (killChild.exitCode === null && killChild.signalCode === null) {
+      await new Promise((r) => killChild.once('exit', r));
+    }
     const doneAtKill = doneFiles(folder).length;
     const storedAtKill = await examCount();
     assert.ok(doneAtKill > 0 && doneAtKill < COUNT, `killed mid-folder (${doneAtKill} in done/)`);
