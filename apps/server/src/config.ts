@@ -27,6 +27,11 @@ export interface Config {
   dicomAeTitle: string;
   /** How often drop folders are scanned, in ms. */
   dropFolderIntervalMs: number;
+  /** HL7 MLLP listener port; null when MLLP_PORT=off, 0 picks a free port. */
+  mllpPort: number | null;
+  /** National registry uploads: retries after the first attempt, and seconds before the first retry. */
+  registryRetryLimit: number;
+  registryRetryDelaySeconds: number;
 }
 
 export class ConfigError extends Error {}
@@ -75,6 +80,14 @@ export function loadConfig(env: Env = process.env): Config {
   if (!/^[ -[\]-~]{1,16}$/.test(dicomAeTitle)) {
     throw new ConfigError(`DICOM_AE_TITLE="${dicomAeTitle}": 1–16 printable ASCII characters, no backslash`);
   }
+  const publicUrl = env.LIFELINE_PUBLIC_URL;
+  if (publicUrl && !/^https?:\/\/[^\s/]+/.test(publicUrl)) {
+    throw new ConfigError(`LIFELINE_PUBLIC_URL="${publicUrl}": expected an http:// or https:// address`);
+  }
+  // Read by the modules that own them (tests set them per file), but checked here so a typo stops the start.
+  int(env, 'ANALYSIS_THREADS', 0, 0, 64);
+  int(env, 'LIFELINE_CRITICAL_SWEEP_SECONDS', 5, 0, 86_400);
+  int(env, 'EMERGENCY_SWEEP_MS', 30_000, 0, 86_400_000);
   const root = resolve(new URL('../../..', import.meta.url).pathname);
   return {
     port: int(env, 'PORT', 3000, 0, 65535),
@@ -94,5 +107,8 @@ export function loadConfig(env: Env = process.env): Config {
     dicomPort: env.DICOM_PORT === 'off' ? null : int(env, 'DICOM_PORT', 11112, 0, 65535),
     dicomAeTitle,
     dropFolderIntervalMs: int(env, 'DROP_FOLDER_INTERVAL_MS', 3000, 200, 3_600_000),
+    mllpPort: env.MLLP_PORT === 'off' ? null : int(env, 'MLLP_PORT', 2575, 0, 65535),
+    registryRetryLimit: int(env, 'REGISTRY_RETRY_LIMIT', 8, 0, 100),
+    registryRetryDelaySeconds: int(env, 'REGISTRY_RETRY_DELAY', 30, 1, 86_400),
   };
 }

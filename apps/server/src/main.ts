@@ -65,9 +65,8 @@ async function main() {
   // Uploads of signed-off emergency cases to the national registries (pg-boss, retried with back-off).
   registryUploads = await startRegistryUploads(app);
   // HL7 v2 over MLLP (HIS/LIS in, ECG results out); MLLP_PORT=0 picks a free port, MLLP_PORT=off disables it.
-  const mllpPort = process.env.MLLP_PORT ?? '2575';
-  if (mllpPort !== 'off') {
-    mllp = await startMllpListener(app, { port: Number(mllpPort), host: config.host });
+  if (config.mllpPort !== null) {
+    mllp = await startMllpListener(app, { port: config.mllpPort, host: config.host });
     log(`HL7 MLLP listener on port ${mllp.port}`);
   }
   outbox = startOutbox(app);

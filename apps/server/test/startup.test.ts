@@ -21,6 +21,17 @@ describe('configuration', () => {
     assert.throws(() => loadConfig({ LIFELINE_TIME_ZONE: 'Mars/Olympus' }), /LIFELINE_TIME_ZONE/);
     assert.throws(() => loadConfig({ DEMO_DATA: 'maybe' }), /DEMO_DATA="maybe": expected on\/off/);
     assert.throws(() => loadConfig({ DEMO_PASSWORD: 'short' }), /DEMO_PASSWORD/);
+    assert.throws(() => loadConfig({ MLLP_PORT: '70000' }), /MLLP_PORT="70000": expected a whole number/);
+    assert.throws(() => loadConfig({ REGISTRY_RETRY_LIMIT: '-1' }), /REGISTRY_RETRY_LIMIT="-1"/);
+    assert.throws(() => loadConfig({ REGISTRY_RETRY_DELAY: '30s' }), /REGISTRY_RETRY_DELAY="30s"/);
+    assert.throws(() => loadConfig({ EMERGENCY_SWEEP_MS: 'fast' }), /EMERGENCY_SWEEP_MS="fast"/);
+    assert.throws(() => loadConfig({ LIFELINE_CRITICAL_SWEEP_SECONDS: '1.5' }), /LIFELINE_CRITICAL_SWEEP/);
+    assert.throws(() => loadConfig({ ANALYSIS_THREADS: 'all' }), /ANALYSIS_THREADS="all"/);
+    assert.throws(() => loadConfig({ LIFELINE_PUBLIC_URL: 'ecg.example' }), /LIFELINE_PUBLIC_URL/);
+    const off = loadConfig({ MLLP_PORT: 'off', REGISTRY_RETRY_LIMIT: '3', REGISTRY_RETRY_DELAY: '5' });
+    assert.equal(off.mllpPort, null);
+    assert.equal(off.registryRetryLimit, 3);
+    assert.equal(off.registryRetryDelaySeconds, 5);
   });
   test('defaults: port 3000, embedded database with demo data, Asia/Shanghai', () => {
     const c = loadConfig({});
@@ -28,6 +39,8 @@ describe('configuration', () => {
     assert.equal(c.databaseUrl, undefined);
     assert.equal(c.demoData, true);
     assert.equal(c.defaultTimeZone, 'Asia/Shanghai');
+    assert.equal(c.mllpPort, 2575);
+    assert.equal(c.registryRetryLimit, 8);
     assert.equal(loadConfig({ DATABASE_URL: 'postgres://h/db' }).demoData, false);
   });
 });

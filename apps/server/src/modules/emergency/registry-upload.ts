@@ -404,8 +404,8 @@ export async function startRegistryUploads(
   app: FastifyInstance,
   options: RegistryUploadOptions = {},
 ): Promise<RegistryUploadRunner> {
-  const retryLimit = options.retryLimit ?? Number(process.env.REGISTRY_RETRY_LIMIT ?? 8);
-  const retryDelay = options.retryDelaySeconds ?? Number(process.env.REGISTRY_RETRY_DELAY ?? 30);
+  const retryLimit = options.retryLimit ?? app.config.registryRetryLimit;
+  const retryDelay = options.retryDelaySeconds ?? app.config.registryRetryDelaySeconds;
   const boss = new PgBoss({
     db: { executeSql: (text, values) => app.db.query(text, values) },
     schema: 'pgboss',
