@@ -13,7 +13,7 @@ import { readAnnotationFile, readWfdbRecord } from '@lifeline/ecg/node';
 import { MITDB, MITDB_RECORDS } from './ecg-classify';
 
 const DATA = path.resolve(import.meta.dirname, '../../shared/data');
-const CODES = ['AVB2_I', 'AVB2_II', 'AVB2_2TO1', 'AFLT'];
+const CODES = ['AVB2_I', 'AVB2_II', 'AVB2_2TO1', 'AVB_HIGH', 'AFLT'];
 
 function window(record: EcgRecord, from: number, seconds: number): EcgRecord {
   const n = Math.round(seconds * record.sampleRate);
@@ -64,7 +64,7 @@ export async function run(): Promise<string> {
       .map((x) => x.toFixed(2))
       .join(' ')}. \`analyzeEcg\` on 10-s windows.`,
     '',
-    '| records (no second-degree AV block labels; flutter only in MIT-BIH 203) | 10-s windows | AVB2_I / AVB2_II / AVB2_2TO1 / AFLT statements |',
+    '| records (no second-degree AV block labels; flutter only in MIT-BIH 203) | 10-s windows | AVB2_I / AVB2_II / AVB2_2TO1 / AVB_HIGH / AFLT statements |',
     '|---|---:|---|',
   ];
   const sets: [string, string[], number][] = [

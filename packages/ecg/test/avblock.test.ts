@@ -68,3 +68,43 @@ test('no second-degree block: 1:1 conduction, long constant PR (first-degree onl
   );
   for (const c of ['AVB2_I', 'AVB2_II', 'AVB2_2TO1']) assert.ok(!find(pac, c), codes(pac));
 });
+
+test('high-grade AV block: 3:1 and 4:1 conduction with a constant PR is AVB_HIGH and a critical value', () => {
+  for (const [ratio, ppMs] of [
+    [3, 600],
+    [3, 800],
+    [4, 500],
+  ] as const) {
+    const a = analyzeEcg(avRecord(ppMs, (i) => (i % ratio === 0 ? 180 : undefined), 24));
+    const s = find(a, 'AVB_HIGH');
+    assert.ok(s, `${ratio}:1 at ${ppMs} ms: ${codes(a)}`);
+    assert.equal(s.certainty, 'definite');
+    assert.equal(s.evidence.values?.conductionRatio, `${ratio}:1`);
+    assert.ok(Math.abs(Number(s.evidence.values?.atrialRate) - 60_000 / ppMs) <= 3);
+    // Not mistaken for Mobitz II (a constant PR around the drops) or 2:1.
+    for (const other of ['AVB2_I', 'AVB2_II', 'AVB2_2TO1', 'AVB3']) assert.ok(!find(a, other), codes(a));
+    assert.ok(
+      a.critical.some((c) => c.ruleId === 'av-block'),
+      `critical: ${a.critical.map((c) => c.ruleId)}`,
+    );
+  }
+});
+
+test('high-grade AV block with a varying ratio (2:1 and 3:1 alternating)', () => {
+  const conducted = new Set<number>();
+  for (let i = 0; i < 40; i += 5) conducted.add(i).add(i + 2);
+  const a = analyzeEcg(avRecord(650, (i) => (conducted.has(i) ? 170 : undefined), 24));
+  const s = find(a, 'AVB_HIGH');
+  assert.ok(s, codes(a));
+  assert.equal(s.evidence.values?.conductionRatio, '3:1');
+});
+
+test('no high-grade statement for 2:1 block, Wenckebach or 1:1 conduction', () => {
+  const twoToOne = analyzeEcg(avRecord(700, (i) => (i % 2 === 1 ? undefined : 180), 24));
+  assert.ok(find(twoToOne, 'AVB2_2TO1') && !find(twoToOne, 'AVB_HIGH'), codes(twoToOne));
+  const prs = [160, 260, 320];
+  const wenckebach = analyzeEcg(avRecord(750, (i) => prs[i % 4], 24));
+  assert.ok(!find(wenckebach, 'AVB_HIGH'), codes(wenckebach));
+  const normal = analyzeEcg(avRecord(900, () => 160, 24));
+  assert.ok(!find(normal, 'AVB_HIGH'), codes(normal));
+});

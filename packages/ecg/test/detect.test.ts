@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { detectQrs, EcgError, type EcgRecord, QRS_CODES, resample } from '../src/index';
+import { detectQrs, EcgError, type EcgRecord, QRS_CODES, resample, synthesizeEcg } from '../src/index';
 import { readAnnotationFile, readWfdbRecord } from '../src/node/index';
 
 const repoRoot = path.resolve(import.meta.dirname, '../../..');
@@ -182,4 +182,30 @@ test('sinus pauses of 3 s filled with low noise give no false beats and lose non
   const s = score(expected, detectQrs({ sampleRate: 360, leads }), 360, 1);
   assert.equal(s.fn, 0, JSON.stringify(s));
   assert.equal(s.fp, 0, JSON.stringify(s));
+});
+
+test('a ventricular rate of 25/min with P waves between the QRS complexes: no P wave is taken for a beat', () => {
+  // 3:1 AV block: P waves every 800 ms, every third conducted. In the first 8 s most seconds hold no QRS, only P
+  // and T waves, which must not set the initial QRS level.
+  for (const durationSec of [20, 24, 30, 36]) {
+    const pTimesMs: number[] = [];
+    const qrsTimesMs: number[] = [];
+    for (let i = 0; 300 + i * 800 < durationSec * 1000 - 600; i++) {
+      pTimesMs.push(300 + i * 800);
+      if (i % 3 === 0) qrsTimesMs.push(300 + i * 800 + 180);
+    }
+    const record = synthesizeEcg({
+      sampleRate: 500,
+      durationSec,
+      pTimesMs,
+      qrsTimesMs,
+      noiseUv: 8,
+      qtMs: 360,
+    });
+    const beats = Array.from(detectQrs(record), (s) => (s * 1000) / 500);
+    assert.equal(beats.length, qrsTimesMs.length, `${durationSec} s: ${beats.join(',')}`);
+    for (const [k, t] of beats.entries()) {
+      assert.ok(Math.abs(t - qrsTimesMs[k]) <= 60, `${durationSec} s beat ${k} at ${t}`);
+    }
+  }
 });

@@ -8,6 +8,9 @@
  * - Mobitz I (Wenckebach): the PR interval lengthens from beat to beat until a P wave is not conducted; the first
  *   PR after the pause is the shortest.
  * - Mobitz II: the PR interval is constant, before and after a P wave that is suddenly not conducted.
+ * - High-grade (advanced) block: two or more consecutive sinus P waves are not conducted (3:1, 4:1 or a varying
+ *   ratio) while the conducted ones keep a constant PR interval, so conduction is still present (not complete
+ *   block, where the PR interval wanders).
  *
  * Only P waves on the sinus schedule count as dropped: a non-conducted P must come one P–P interval after the P
  * before it (a blocked premature atrial beat comes early and is not AV block), and look like the conducted P
@@ -149,7 +152,7 @@ function movingAverage(x: Float32Array, width: number): Float32Array {
 }
 
 export interface AvBlockPattern {
-  kind: 'mobitz1' | 'mobitz2' | '2to1' | 'none';
+  kind: 'mobitz1' | 'mobitz2' | '2to1' | 'high-grade' | 'none';
   /** Non-conducted P waves on the sinus schedule. */
   dropped: number;
   /** Drops whose surrounding PR intervals fit the kind (progression for Mobitz I, constancy for Mobitz II). */
@@ -158,6 +161,8 @@ export interface AvBlockPattern {
   ventricularRate: number;
   /** P-to-QRS interval (ms, P peak to QRS fiducial) of the conducted beats, in order. */
   prMs: number[];
+  /** Most consecutive non-conducted P waves between two QRS complexes (2 in 3:1 block). */
+  maxConsecutiveDropped: number;
 }
 
 /** PR change before vs after a drop that counts as Wenckebach's reset (ms), and the constancy limit of Mobitz II. */
@@ -200,7 +205,10 @@ export function avBlockPattern(
   const ppMedian = median(pp);
   // The atrial rhythm must be regular for dropped P waves to be recognised as such.
   const onSchedule = (d: number) => Math.abs(d - ppMedian) <= PP_TOLERANCE * ppMedian;
-  if (pp.filter(onSchedule).length < 0.8 * pp.length) return undefined;
+  // A P wave on a T wave may be missed, leaving a double interval: still the same schedule (common at 3:1 and
+  // 4:1 block, where the first blocked P wave follows the QRS closely), but at most for a few intervals.
+  const doubled = pp.filter((d) => Math.abs(d - 2 * ppMedian) <= PP_TOLERANCE * ppMedian).length;
+  if (pp.filter(onSchedule).length + Math.min(doubled, 0.4 * pp.length) < 0.8 * pp.length) return undefined;
   // Sinus P waves: an atrial rate of 40–150/min (faster regular atrial activity is flutter or tachycardia).
   if (ppMedian < 0.4 * fs || ppMedian > 1.5 * fs) return undefined;
   const minPr = Math.round(0.08 * fs);
@@ -240,6 +248,11 @@ export function avBlockPattern(
   const prOf = (b: number) => ((beats[b] - p[conductedBy[b]]) * 1000) / fs;
   const dropsAfterBeat: number[] = [];
   let dropped = 0;
+  // Gaps with two or more consecutive non-conducted P waves. They are counted from the atrial schedule (the
+  // conducted P waves' distance in P–P intervals), not from the P waves seen: at 3:1 the first blocked P often
+  // sits on the T wave, where it is found but not trusted as "dropped" on its own.
+  let highGaps = 0;
+  let maxConsecutiveDropped = 0;
   for (let b = 0; b + 1 < beats.length; b++) {
     if (conductedBy[b] < 0 || conductedBy[b + 1] < 0) continue;
     let blockedHere = 0;
@@ -250,6 +263,9 @@ export function avBlockPattern(
     if (blockedHere > 0) {
       dropped += blockedHere;
       dropsAfterBeat.push(b);
+      const cycles = Math.round((p[conductedBy[b + 1]] - p[conductedBy[b]]) / ppMedian) - 1;
+      if (cycles >= 2) highGaps++;
+      maxConsecutiveDropped = Math.max(maxConsecutiveDropped, blockedHere, cycles);
     }
   }
   const prMs: number[] = [];
@@ -263,11 +279,16 @@ export function avBlockPattern(
     atrialRate: Math.round((60 * fs) / mean(pp.filter(onSchedule))),
     ventricularRate: Math.round((60 * fs) / (rr.reduce((a, v) => a + v, 0) / rr.length)),
     prMs,
+    maxConsecutiveDropped,
   };
   if (dropped === 0) return result;
   const paired = Array.from(conductedBy).filter((v) => v >= 0).length;
   // 2:1: (nearly) every gap between QRS complexes holds one dropped P, and the PR stays the same.
   const prSpread = Math.max(...prMs) - Math.min(...prMs);
+  // High-grade: at least two gaps of ≥ 2 non-conducted P waves (a quarter of the gaps with drops or more, as when
+  // 2:1 and 3:1 alternate), and the conducted beats keep one PR interval (Wenckebach cycles do not).
+  if (highGaps >= 2 && highGaps >= 0.25 * dropsAfterBeat.length && prSpread <= 2 * CONSTANT_MS)
+    return { ...result, kind: 'high-grade', typical: highGaps };
   if (dropsAfterBeat.length >= 0.8 * (paired - 1) && dropped <= 1.2 * dropsAfterBeat.length) {
     if (prSpread <= 2 * CONSTANT_MS) return { ...result, kind: '2to1', typical: dropsAfterBeat.length };
     return result;

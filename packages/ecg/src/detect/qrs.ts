@@ -160,9 +160,14 @@ class RecentValues {
 }
 
 function median(values: number[]): number {
+  return quantile(values, 0.5);
+}
+
+/** The value at fraction q of the sorted values (q = 0.5: the upper median, as before). */
+function quantile(values: number[], q: number): number {
   if (values.length === 0) return 0;
   const s = [...values].sort((a, b) => a - b);
-  return s[s.length >> 1];
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
 }
 
 /** Adaptive-threshold classification of candidates into beats (the Pan–Tompkins decision rules). */
@@ -173,7 +178,10 @@ function classifyCandidates(
   refractorySec: number,
 ): Candidate[] {
   if (cands.length === 0) return [];
-  // Initial levels from the first 8 s: the QRS level is the median of the largest peak in each second.
+  // Initial levels from the first 8 s: the QRS level is the 70th percentile of the largest peak in each second.
+  // Not the median: in a very slow rhythm (high-grade AV block, 20–30/min) most seconds hold no QRS, and their
+  // largest peak is a P or T wave, which would then be taken for the QRS level. The 70th percentile is still a
+  // QRS when three of eight seconds hold one, and ignores two seconds of artefact.
   const initEnd = cands[0].t + 8 * fs;
   const perSecond = new Map<number, number>();
   const early: number[] = [];
@@ -183,7 +191,7 @@ function classifyCandidates(
     perSecond.set(sec, Math.max(perSecond.get(sec) ?? 0, c.h));
     early.push(c.h);
   }
-  let spk = median([...perSecond.values()]);
+  let spk = quantile([...perSecond.values()], 0.7);
   let npk = Math.min(0.5 * spk, median(early.filter((h) => h < 0.5 * spk)));
   const tWindow = Math.round(T_WAVE_WINDOW_SEC * fs);
   const minGap = Math.round(refractorySec * fs);

@@ -87,7 +87,6 @@ export const STATEMENT_LIBRARY = {
     textZh: '高度房室传导阻滞',
     textEn: 'High-grade AV block',
     category: 'conduction',
-    automatic: false,
   },
   AVB3: { textZh: '三度房室传导阻滞', textEn: 'Complete (third-degree) AV block', category: 'conduction' },
   AV_DISSOCIATION: {

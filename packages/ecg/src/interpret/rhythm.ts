@@ -235,20 +235,24 @@ export function rhythmStatements(input: InterpretInput): Statement[] {
       ? input.avBlock
       : undefined;
   if (block) {
-    const code = block.kind === 'mobitz1' ? 'AVB2_I' : block.kind === 'mobitz2' ? 'AVB2_II' : 'AVB2_2TO1';
+    const code = {
+      mobitz1: 'AVB2_I',
+      mobitz2: 'AVB2_II',
+      '2to1': 'AVB2_2TO1',
+      'high-grade': 'AVB_HIGH',
+    }[block.kind];
     const enough = block.typical > need;
-    out.push(
-      statement(code, enough ? 'definite' : 'consider', {
-        values: {
-          atrialRate: block.atrialRate,
-          ventricularRate: block.ventricularRate,
-          droppedP: block.dropped,
-          typicalDrops: block.typical,
-          prMinMs: Math.min(...block.prMs),
-          prMaxMs: Math.max(...block.prMs),
-        },
-      }),
-    );
+    const values: Record<string, number | string> = {
+      atrialRate: block.atrialRate,
+      ventricularRate: block.ventricularRate,
+      droppedP: block.dropped,
+      typicalDrops: block.typical,
+      prMinMs: Math.min(...block.prMs),
+      prMaxMs: Math.max(...block.prMs),
+    };
+    // The worst conduction ratio seen, e.g. 3:1 (two consecutive P waves not conducted).
+    if (block.kind === 'high-grade') values.conductionRatio = `${block.maxConsecutiveDropped + 1}:1`;
+    out.push(statement(code, enough ? 'definite' : 'consider', { values }));
   }
   const blocked = input.blockedP;
   if (
