@@ -183,3 +183,72 @@ test('hourly rows follow clock hours from the start time', () => {
   assert.equal(s.runs.vRuns, 1);
   assert.equal(s.runs.longestVRunBeats, 10);
 });
+
+/** 150 s of 3-lead ventricular-paced ECG (wide QRS, no P wave), a 0.5 ms pulse 4 ms before every QRS when `spikes`. */
+function pacedHolter(fs: number, spikes: boolean): EcgRecord {
+  const full = synthesizeEcg({
+    sampleRate: fs,
+    durationSec: 150,
+    rrMs: [857],
+    qrsDurationMs: 150,
+    qrsAxis: -60,
+    tAxis: 120,
+    pAmplitude: 0,
+    noiseUv: 10,
+  });
+  const leads = ['II', 'V1', 'V5'].map((name) => full.leads.find((l) => l.name === name)!);
+  if (spikes) {
+    const onsets = (full.meta as { qrsOnsets: number[] }).qrsOnsets;
+    const width = Math.max(1, Math.round(0.0005 * fs));
+    leads.forEach((lead, li) => {
+      const gain = Math.cos((li * 0.7 + 0.3) % Math.PI);
+      for (const on of onsets) {
+        const at = on - Math.round(0.004 * fs);
+        for (let k = 0; k < width; k++) lead.samples[at + k] += 1500 * gain;
+      }
+    });
+  }
+  return { sampleRate: fs, leads };
+}
+
+function runPaced(record: EcgRecord, sizes: number[]) {
+  const analyzer = new HolterAnalyzer({
+    sampleRate: record.sampleRate,
+    leadNames: record.leads.map((l) => l.name),
+    blockSec: 30,
+    marginSec: 2,
+    includeBeats: true,
+  });
+  const n = record.leads[0].samples.length;
+  for (let at = 0, k = 0; at < n; k++) {
+    const len = sizes[k % sizes.length];
+    analyzer.push(record.leads.map((l) => l.samples.subarray(at, at + len)));
+    at += len;
+  }
+  const spikes = () => analyzer.pacingSpikesFound;
+  const summary = analyzer.finish();
+  return { summary, spikes: spikes() };
+}
+
+test('Holter at 1000 Hz: pacing spikes found block by block mark the beats paced, whatever the chunking', () => {
+  const paced = pacedHolter(1000, true);
+  const whole = runPaced(paced, [paced.leads[0].samples.length]);
+  const { counts } = whole.summary;
+  assert.ok(counts.total >= 170, `beats ${counts.total}`);
+  assert.ok(counts.paced >= 0.95 * counts.total, JSON.stringify(counts));
+  assert.ok(whole.spikes >= counts.paced, `spikes ${whole.spikes}`);
+  assert.equal(whole.summary.runs.vRuns, 0);
+  const chunked = runPaced(paced, [9_973, 1, 31_337, 500]);
+  assert.deepEqual(chunked.summary.beats?.classes, whole.summary.beats?.classes);
+  assert.equal(chunked.spikes, whole.spikes);
+  // The same rhythm without pulses: nothing paced.
+  const plain = runPaced(pacedHolter(1000, false), [50_000]);
+  assert.equal(plain.summary.counts.paced, 0);
+  assert.equal(plain.spikes, 0);
+});
+
+test('Holter below 500 Hz: spikes are not searched (the recorder filter smears them), no beat is called paced', () => {
+  const low = runPaced(pacedHolter(250, true), [25_000]);
+  assert.equal(low.spikes, 0);
+  assert.equal(low.summary.counts.paced, 0);
+});

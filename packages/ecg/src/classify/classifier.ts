@@ -9,6 +9,7 @@
  * is known (prematurity and compensatory pause need it). A whole record is simply pushed then drained with
  * `final = true`.
  */
+import { EcgError } from '../record';
 import type { AamiClass } from '../types';
 import {
   type BeatFeatures,
@@ -394,6 +395,25 @@ export class BeatClassifier {
   }
 
   private spikeCursor = 0;
+
+  /**
+   * Appends pacing spikes found while streaming (absolute sample indices, ascending, after every spike given so
+   * far). Spikes must be added before the beats they precede are pushed.
+   */
+  addPacingSpikes(spikes: Int32Array): void {
+    if (spikes.length === 0) return;
+    const old = this.opts.pacingSpikes;
+    if (old.length && spikes[0] <= old[old.length - 1]) {
+      throw new EcgError('addPacingSpikes: spikes must come after those already given');
+    }
+    // Spikes the cursor has passed are no longer needed: only the unread tail is kept.
+    const tail = old.subarray(this.spikeCursor);
+    const next = new Int32Array(tail.length + spikes.length);
+    next.set(tail);
+    next.set(spikes, tail.length);
+    this.opts.pacingSpikes = next;
+    this.spikeCursor = 0;
+  }
 
   /** True when a pacing spike lies within 300 ms before (or 30 ms after) the QRS centre. Beats arrive in order. */
   private followsPacingSpike(centre: number): boolean {

@@ -7,11 +7,15 @@
  * Chunk-edge rule: a block accepts the beats its detector finds after the last accepted beat plus a refractory
  * period and before the block end. A QRS straddling a block boundary is seen by both neighbouring windows; the
  * first to reach it accepts it, the other skips it as too close: no beat is lost or doubled.
+ *
+ * Pacing: at 500 Hz and above, unless the recorder's pace channel is given (`classifier.pacingSpikes`), every
+ * block is searched for pacemaker spikes (detect/pacing.ts) and the spikes that lead an accepted beat by at most
+ * 300 ms mark it paced, as in the resting analysis. A block needs three such spikes before any is believed.
  */
 import { BeatClassifier, type ClassifierOptions } from '../classify/classifier';
 import { extractBeatFeatures } from '../classify/features';
 import { morphologyFilter } from '../classify/preprocess';
-import { detectQrs } from '../detect';
+import { detectPacingSpikes, detectQrs } from '../detect';
 import { EcgError, type EcgRecord } from '../record';
 import { atrialActivity } from '../rhythm/atrial';
 import type { AamiClass } from '../types';
@@ -33,6 +37,10 @@ export interface HolterOptions extends SummaryOptions {
 }
 
 const CLASS_CODES: AamiClass[] = ['N', 'S', 'V', 'F', 'Q', 'P'];
+/** Pacing spikes are searched at this sampling rate and above (below it the recorder's filter smears them). */
+const MIN_SPIKE_RATE = 500;
+/** Spikes, each leading a beat, that a block needs before any of them is believed (a pacemaker paces repeatedly). */
+const MIN_BLOCK_SPIKES = 3;
 
 /** Growable typed arrays for the per-beat results. */
 class BeatStore {
@@ -78,6 +86,11 @@ export class HolterAnalyzer {
   private readonly store = new BeatStore();
   /** Atrial-activity score of beats accepted but not yet classified, keyed by detector position. */
   private readonly pendingAtrial = new Map<number, number>();
+  /** Search each block for pacing spikes (≥ 500 Hz and no pace channel given). */
+  private readonly searchSpikes: boolean;
+  /** Spikes accepted so far (a count for the caller; the classifier holds the positions). */
+  private spikeCount = 0;
+  private lastSpike = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: HolterOptions) {
     const fs = options.sampleRate;
@@ -99,12 +112,19 @@ export class HolterAnalyzer {
     this.refractory = Math.round(0.2 * fs);
     this.detector = options.detector ?? ((r) => detectQrs(r));
     this.classifier = new BeatClassifier(fs, Math.min(3, this.leadCount), options.classifier);
+    this.searchSpikes =
+      fs >= MIN_SPIKE_RATE && !options.classifier?.pacingSpikes?.length && !options.classifier?.pacemaker;
     this.buffer = options.leadNames.map(() => new Float32Array(this.block + 3 * this.margin));
   }
 
   /** Samples pushed so far, per lead. */
   get samplesPushed(): number {
     return this.total;
+  }
+
+  /** Pacing spikes found in the signal so far, each leading a beat (0 when not searched). */
+  get pacingSpikesFound(): number {
+    return this.spikeCount;
   }
 
   /** Adds one chunk: one Float32Array (µV) per lead, all the same length. */
@@ -192,6 +212,7 @@ export class HolterAnalyzer {
         accepted.push(rel);
         this.lastAccepted = abs;
       }
+      if (accepted.length && this.searchSpikes) this.addSpikes(record, accepted, winStart, end);
       if (accepted.length) this.analyseBeats(leads, Int32Array.from(accepted), detected, winStart);
     }
     this.blockStart = end;
@@ -202,6 +223,28 @@ export class HolterAnalyzer {
       this.bufferLength -= keepFrom;
       this.bufferStart += keepFrom;
     }
+  }
+
+  /**
+   * Spikes of this block (before its end, after the last spike kept) that lead one of its accepted beats by at most
+   * 300 ms (or follow its fiducial by 30 ms), handed to the classifier before the beats are.
+   */
+  private addSpikes(record: EcgRecord, accepted: number[], winStart: number, end: number): void {
+    const found = detectPacingSpikes(record).samples;
+    const before = Math.round(0.3 * this.fs);
+    const after = Math.round(0.03 * this.fs);
+    const kept: number[] = [];
+    let j = 0;
+    for (const rel of found) {
+      const abs = rel + winStart;
+      if (abs <= this.lastSpike || abs >= end) continue;
+      while (j < accepted.length && accepted[j] < rel - after) j++;
+      if (j < accepted.length && accepted[j] <= rel + before) kept.push(abs);
+    }
+    if (kept.length < MIN_BLOCK_SPIKES) return;
+    this.classifier.addPacingSpikes(Int32Array.from(kept));
+    this.lastSpike = kept[kept.length - 1];
+    this.spikeCount += kept.length;
   }
 
   private analyseBeats(

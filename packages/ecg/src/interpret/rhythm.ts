@@ -5,7 +5,7 @@
  */
 import type { FlutterFinding } from '../rhythm/flutter-waves';
 import type { AamiClass, Statement } from '../types';
-import { statement } from './library';
+import { type StatementCode, statement } from './library';
 import type { InterpretInput } from './types';
 
 interface Run {
@@ -235,12 +235,13 @@ export function rhythmStatements(input: InterpretInput): Statement[] {
       ? input.avBlock
       : undefined;
   if (block) {
-    const code = {
+    const codes: Record<string, StatementCode> = {
       mobitz1: 'AVB2_I',
       mobitz2: 'AVB2_II',
       '2to1': 'AVB2_2TO1',
       'high-grade': 'AVB_HIGH',
-    }[block.kind];
+    };
+    const code = codes[block.kind];
     const enough = block.typical > need;
     const values: Record<string, number | string> = {
       atrialRate: block.atrialRate,
