@@ -35,7 +35,10 @@ describe('HL7 interface administration in a real browser', { skip }, () => {
 
       // antd spaces two-character labels ("编 辑"): the row's only button is its edit button.
       await row.locator('button').last().click();
-      await page.locator('.ant-modal:visible .ant-switch').click();
+      const active = page.locator('.ant-modal:visible .ant-switch');
+      await active.click();
+      // The save below must carry the switched-off state: wait until the switch shows it.
+      await page.locator('.ant-modal:visible .ant-switch[aria-checked="false"]').waitFor({ timeout: 5000 });
       await page.getByTestId('interface-save').click();
       await page.locator('.ant-modal:visible').waitFor({ state: 'detached', timeout: 10000 });
       await row.filter({ hasText: '停用' }).waitFor({ timeout: 10000 });
