@@ -263,7 +263,7 @@ describe('reading workstation in a real browser', { skip }, () => {
     // An amendment opens version 2 as a draft; the signed version 1 stays (and stays verifiable).
     await senior.getByTestId('report-amend').click();
     await senior.getByTestId('reason-input').fill('补充电轴描述');
-    // One click on OK closes the dialog (it has no zoom-in, during which a click could be lost: ReasonDialog).
+    // One click on OK closes the dialog (motion is off app-wide, so no zoom-in can swallow the click: App.tsx).
     await senior.getByTestId('reason-submit').click();
     await senior
       .locator('.ant-modal')

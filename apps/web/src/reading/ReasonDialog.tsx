@@ -26,11 +26,6 @@ export function ReasonDialog({ kind, busy, error, onCancel, onSubmit }: Props) {
       onOk={() => onSubmit(reason.trim())}
       onCancel={onCancel}
       destroyOnHidden
-      // No zoom-in: antd's zoom first lays the dialog out at full size but transparent ("prepare" step, as long
-      // as the busy main thread takes to reach the next frames) and then shrinks it to scale(0) to animate it in.
-      // A click pressed in that window (the OK button already at its final place) is released over the mask
-      // once the dialog shrinks, so it is lost and the dialog stays open with its reason filled in.
-      transitionName=""
     >
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 8 }} />}
       <Input.TextArea

@@ -37,7 +37,6 @@ export function SignDialog({ open, warnings, busy, error, onCancel, onSign }: Pr
       onCancel={onCancel}
       width={640}
       destroyOnHidden
-      transitionName="" // no zoom-in: see ReasonDialog (a click during the zoom's first step is lost)
     >
       <Typography.Paragraph type="secondary">
         {warnings.length ? t('reading.omissionHint') : t('reading.noWarnings')}
